@@ -1,0 +1,62 @@
+# Bulkhead: user entry points.
+#   make [BOARD=b]        build build/<board>/bulkhead.iso
+#   make run [BOARD=b]    boot it in the board's emulator, serial on this terminal
+#   make test             every unit and integration test (ctest)
+#   make deps             install the Debian packages everything needs
+# Boards are board/<name>.xml; the default is the 2-pCPU Bochs VMX machine.
+
+BOARD ?= bochs-vmx-2
+BUILD ?= build
+BOARD_XML := board/$(BOARD).xml
+BDIR := $(BUILD)/$(BOARD)
+ISO := $(BDIR)/bulkhead.iso
+EMU_FLAGS ?=
+# Boards the integration tests boot; each gets its own ISO.
+TEST_BOARDS := bochs-vmx-4 bochs-vmx-2 qemu-tcg
+
+.DEFAULT_GOAL := all
+.PHONY: all hypervisor iso run test unit deps deps-check clean help
+
+ifeq ($(wildcard $(BOARD_XML)),)
+$(error BOARD=$(BOARD): no such board description $(BOARD_XML); boards: $(notdir $(basename $(wildcard board/*.xml))))
+endif
+
+include hypervisor/build.mk
+
+all: iso
+hypervisor: $(HV_ELF)
+iso: $(ISO)
+
+$(ISO): $(HV_ELF) misc/grub/grub.cfg
+	@mkdir -p $(BDIR)/iso/boot/grub
+	@cp $(HV_ELF) $(BDIR)/iso/boot/bulkhead.elf
+	@cp misc/grub/grub.cfg $(BDIR)/iso/boot/grub/grub.cfg
+	@echo "  ISO     $@"
+	@grub-mkrescue -o $@ $(BDIR)/iso >$(BDIR)/grub-mkrescue.log 2>&1 || { cat $(BDIR)/grub-mkrescue.log; exit 1; }
+
+run: deps-check all
+	misc/emu/bulkhead-emu --board $(BOARD_XML) --iso $(ISO) $(EMU_FLAGS)
+
+# The tests need every test board's ISO, then run through ctest.
+test: deps-check
+	@for b in $(TEST_BOARDS); do $(MAKE) --no-print-directory BOARD=$$b iso || exit 1; done
+	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null
+	cmake --build $(BUILD)/host -j$$(nproc)
+	cd $(BUILD)/host && ctest --output-on-failure $(CTEST_FLAGS)
+
+unit: deps-check
+	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null
+	cmake --build $(BUILD)/host -j$$(nproc)
+	cd $(BUILD)/host && ctest --output-on-failure -L unit
+
+deps:
+	misc/deps.sh install
+
+deps-check:
+	@misc/deps.sh check || misc/deps.sh install
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '2,7p' Makefile

@@ -1,0 +1,48 @@
+# Freestanding build of the hypervisor image for one board.
+# Included by the top-level Makefile with BOARD, BOARD_XML and BDIR set.
+
+HV_SRC_DIRS := hypervisor/common hypervisor/lib hypervisor/arch/x86 hypervisor/arch/x86/boot
+HV_CXX_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.cpp))
+HV_ASM_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))
+HV_OBJDIR := $(BDIR)/obj
+HV_OBJS := $(patsubst %,$(HV_OBJDIR)/%.o,$(HV_CXX_SRCS) $(HV_ASM_SRCS))
+HV_GEN := $(BDIR)/gen
+HV_ELF := $(BDIR)/bulkhead.elf
+HV_LDS := hypervisor/arch/x86/linker.ld
+
+HV_CXX ?= g++
+HV_WARN := -Wall -Wextra -Werror -Wconversion -Wsign-conversion -Wshadow -Wold-style-cast \
+           -Wsuggest-override -Wnon-virtual-dtor
+HV_CXXFLAGS := -std=c++20 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables \
+               -fno-unwind-tables -fno-threadsafe-statics -fno-stack-protector -fno-pie -mno-red-zone \
+               -mgeneral-regs-only -mcmodel=small -fno-tree-loop-distribute-patterns -fno-common \
+               $(HV_WARN) -Ihypervisor -I$(HV_GEN) -MMD -MP
+HV_ASFLAGS := -fno-pie -Ihypervisor -MMD -MP
+HV_LDFLAGS := -nostdlib -static -no-pie -T $(HV_LDS) -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none \
+              -Wl,-z,noexecstack
+
+HV_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+$(HV_GEN)/generated/board.hpp: $(BOARD_XML) misc/config_tools/board_header.py FORCE
+	@mkdir -p $(dir $@)
+	@/usr/bin/python3 misc/config_tools/board_header.py --board $(BOARD_XML) --version "0.1.0-$(HV_VERSION)" --out $@
+
+$(HV_OBJDIR)/%.cpp.o: %.cpp $(HV_GEN)/generated/board.hpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	@$(HV_CXX) $(HV_CXXFLAGS) -c $< -o $@
+
+$(HV_OBJDIR)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(HV_CXX) $(HV_ASFLAGS) -c $< -o $@
+
+$(HV_ELF): $(HV_OBJS) $(HV_LDS)
+	@echo "  LD      $@"
+	@$(HV_CXX) $(HV_LDFLAGS) -o $@ $(HV_OBJS) -lgcc
+	@grub-file --is-x86-multiboot2 $@ || { echo "error: $@ is not a valid Multiboot2 image"; exit 1; }
+
+.PHONY: FORCE
+FORCE:
+
+-include $(HV_OBJS:.o=.d)

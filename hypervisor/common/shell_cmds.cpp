@@ -1,0 +1,91 @@
+// Shell commands of the foundation: help, version, pcpu_list, log_level,
+// reboot, and (debug builds) fault/panic to prove the failure paths.
+#include "common/shell_cmds.hpp"
+
+#include "common/config.hpp"
+#include "common/console.hpp"
+#include "common/log.hpp"
+#include "common/panic.hpp"
+#include "generated/board.hpp"
+#include "hal/cpu.hpp"
+#include "hal/cpu_info.hpp"
+#include "hal/smp.hpp"
+
+namespace bh::shell {
+namespace {
+
+int cmd_help(int, const char* const[], void*);
+
+int cmd_version(int, const char* const[], void*) {
+    console::print("Bulkhead %s, board %s, built with g++ %s\n", board::kVersion, board::kBoardName, __VERSION__);
+    return 0;
+}
+
+int cmd_pcpu_list(int, const char* const[], void*) {
+    console::print("pCPU  APIC ID  State     TSC kHz\n");
+    for (uint32_t i = 0; i < hal::cpu_count(); ++i) {
+        const hal::CpuInfo info = hal::cpu_info(i);
+        console::print("%-4u  %-7u  %-8s  %llu\n", i, info.hw_id, hal::to_string(info.state),
+                       static_cast<unsigned long long>(info.tsc_khz));
+    }
+    return 0;
+}
+
+int cmd_log_level(int argc, const char* const argv[], void*) {
+    if (argc == 1) {
+        console::print("log level: %s (%u)\n", to_string(log_level()), static_cast<unsigned>(log_level()));
+        return 0;
+    }
+    LogLevel level{};
+    if (argc != 2 || !parse_log_level(argv[1], level)) {
+        console::print("usage: log_level [error|warning|info|debug|1-4]\n");
+        return 1;
+    }
+    set_log_level(level);
+    console::print("log level: %s\n", to_string(level));
+    return 0;
+}
+
+int cmd_reboot(int, const char* const[], void*) {
+    console::print("rebooting\n");
+    hal::reboot();
+}
+
+// Debug: make pCPU n take an invalid-opcode exception in the hypervisor.
+int cmd_fault(int argc, const char* const argv[], void*) {
+    uint64_t cpu = 0;
+    if (argc != 2 || !parse_u64(argv[1], cpu) || cpu >= hal::cpu_count()) {
+        console::print("usage: fault <pcpu>  (0..%u)\n", hal::cpu_count() - 1);
+        return 1;
+    }
+    const auto st = hal::smp_call(
+        static_cast<uint32_t>(cpu), [](void*) { asm volatile("ud2"); }, nullptr, 1000);
+    console::print("fault on pCPU%llu: %s\n", static_cast<unsigned long long>(cpu), hal::to_string(st));
+    return 0;
+}
+
+int cmd_panic(int, const char* const[], void*) { panic("requested from the shell"); }
+
+constexpr Command kTable[] = {
+    {"help", "list the commands", cmd_help},
+    {"version", "print the hypervisor version", cmd_version},
+    {"pcpu_list", "list the physical CPUs: APIC ID, state, TSC kHz", cmd_pcpu_list},
+    {"log_level", "show or set the console log level", cmd_log_level},
+    {"reboot", "reset the machine", cmd_reboot},
+    {"fault", "(debug) raise #UD in the hypervisor on a pCPU", cmd_fault},
+    {"panic", "(debug) stop all pCPUs with a panic", cmd_panic},
+};
+constexpr size_t kBase = 5;  // commands after this index are debug-only
+constexpr size_t kCount = config::kDebugCommands ? sizeof(kTable) / sizeof(kTable[0]) : kBase;
+
+int cmd_help(int, const char* const[], void*) {
+    for (size_t i = 0; i < kCount; ++i) console::print("  %-10s %s\n", kTable[i].name, kTable[i].help);
+    return 0;
+}
+
+}  // namespace
+
+const Command* commands() { return kTable; }
+size_t command_count() { return kCount; }
+
+}  // namespace bh::shell
