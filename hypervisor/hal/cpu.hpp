@@ -28,8 +28,9 @@ uint32_t cpu_count();
 uint64_t now_ticks();
 uint64_t ticks_per_ms();
 
-// Stop every other pCPU (panic path): they print nothing and halt.
-void stop_other_cpus();
+// Stop every other pCPU (panic path): they print nothing and halt. Returns
+// how many online pCPUs did not confirm within a bounded wait.
+uint32_t stop_other_cpus();
 [[noreturn]] void reboot();
 
 }  // namespace bh::hal

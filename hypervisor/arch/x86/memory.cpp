@@ -91,8 +91,11 @@ const char* to_string(InitStatus s) {
 
 InitStatus init(const mb2::BootInfo& boot) {
     mb2::MemRange ram[mb2::kMaxMemRanges];
-    const size_t n_ram = mb2::normalize_available(boot, ram, mb2::kMaxMemRanges);
-    if (n_ram == 0) return InitStatus::no_ranges;
+    const size_t n_all = mb2::normalize_available(boot, ram, mb2::kMaxMemRanges);
+    if (n_all == 0) return InitStatus::no_ranges;
+    // More disjoint RAM ranges than the table holds: use the first ones (the
+    // rest is never mapped or handed out, so this only loses capacity).
+    const size_t n_ram = n_all < mb2::kMaxMemRanges ? n_all : mb2::kMaxMemRanges;
 
     PhysRange usable[mb2::kMaxMemRanges];
     for (size_t i = 0; i < n_ram; ++i) usable[i] = PhysRange{ram[i].base, ram[i].length};

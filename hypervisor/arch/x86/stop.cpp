@@ -26,19 +26,22 @@ void stop_this_cpu(hal::CpuState final_state) {
 
 namespace bh::hal {
 
-void stop_other_cpus() {
+uint32_t stop_other_cpus() {
     using namespace x86;
-    if (g_stop_all.exchange(true)) return;
+    if (g_stop_all.exchange(true)) return 0;
+    if (cpu_count() <= 1) return 0;  // early boot: the APs are not started
     lapic::send_ipi(0, lapic::Delivery::nmi, 0, lapic::Shorthand::all_but_self);
     // Give them a moment to park (bounded: some may already be dead).
+    uint32_t running = 0;
     for (uint32_t i = 0; i < 1000000; ++i) {
-        bool all = true;
+        running = 0;
         for (uint32_t c = 0; c < cpu_count(); ++c) {
-            if (c != this_cpu() && g_percpu[c].state.load() == CpuState::online) all = false;
+            if (c != this_cpu() && g_percpu[c].state.load() == CpuState::online) ++running;
         }
-        if (all) break;
+        if (running == 0) break;
         x86::pause();
     }
+    return running;
 }
 
 void halt_forever() {
