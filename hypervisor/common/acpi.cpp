@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "lib/bytes.hpp"
+
 namespace bh::acpi {
 namespace {
 
@@ -46,23 +48,8 @@ constexpr size_t kFadtXPm1aCntBlk = 172;
 constexpr size_t kFadtMinLength = 116;  // ACPI 1.0 FADT size
 constexpr size_t kGasSize = 12;         // ACPI 6.5 5.2.3.2
 
-uint16_t load16(const uint8_t* p) {
-    uint16_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
-uint32_t load32(const uint8_t* p) {
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
-uint64_t load64(const uint8_t* p) {
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
 bool sum_is_zero(const uint8_t* p, size_t len) {
     uint8_t sum = 0;

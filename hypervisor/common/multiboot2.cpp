@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "lib/bytes.hpp"
+
 namespace bh::mb2 {
 namespace {
 
@@ -27,17 +29,7 @@ constexpr uint32_t kMmapMinEntrySize = 24;
 constexpr size_t kRsdpV1Size = 20;
 constexpr size_t kRsdpV2Size = 36;
 
-uint32_t load32(const uint8_t* p) {
-    uint32_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
-uint64_t load64(const uint8_t* p) {
-    uint64_t v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
 
 // Returns the string at p if a NUL occurs within len bytes, else nullptr.
 const char* terminated_string(const uint8_t* p, size_t len) {
