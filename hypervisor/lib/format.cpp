@@ -75,16 +75,27 @@ int64_t fetch_signed(va_list& ap, Length len) {
     return va_arg(ap, int);
 }
 
-const char* parse_spec(const char* p, Spec& spec) {
+const char* parse_spec(const char* p, Spec& spec, va_list& ap) {
     for (;; ++p) {
         if (*p == '-') spec.left = true;
         else if (*p == '0') spec.zero = true;
         else break;
     }
+    if (*p == '*') {  // width from an int argument; negative means left-justify
+        ++p;
+        const int w = va_arg(ap, int);
+        if (w < 0) spec.left = true;
+        spec.width = static_cast<size_t>(w < 0 ? -static_cast<int64_t>(w) : w);
+    }
     while (*p >= '0' && *p <= '9') spec.width = spec.width * 10 + static_cast<size_t>(*p++ - '0');
     if (*p == '.') {
         ++p;
         spec.precision = 0;
+        if (*p == '*') {  // negative precision means "none" (C11 7.21.6.1)
+            ++p;
+            const int pr = va_arg(ap, int);
+            spec.precision = pr < 0 ? SIZE_MAX : static_cast<size_t>(pr);
+        }
         while (*p >= '0' && *p <= '9') spec.precision = spec.precision * 10 + static_cast<size_t>(*p++ - '0');
     }
     if (*p == 'h') {
@@ -123,7 +134,7 @@ size_t vformat(PutChar put, void* ctx, const char* fmt, va_list ap_in) {
             continue;
         }
         Spec spec;
-        p = parse_spec(p + 1, spec);
+        p = parse_spec(p + 1, spec, ap);
         switch (*p) {
             case 'd':
             case 'i': {

@@ -15,6 +15,7 @@
 #include "arch/x86/timer.hpp"
 #include "arch/x86/tsc.hpp"
 #include "arch/x86/uart8250.hpp"
+#include "common/cmdline.hpp"
 #include "common/console.hpp"
 #include "common/hv_main.hpp"
 #include "common/log.hpp"
@@ -108,8 +109,13 @@ extern "C" [[noreturn]] void bsp_main(uint32_t magic, uint32_t info_phys) {
         mem::map_mmio(plat.fadt.reset_reg.address, 4096);
     report_features(features);
 
+    const BootOptions opts = parse_boot_options(g_boot.cmdline, [](const char* w, unsigned len) {
+        LOG_WARN("ignoring unknown boot option '%.*s'", static_cast<int>(len), w);
+    });
     pic_mask_all();
-    lapic::select_mode((cpuid(1).ecx & (1u << 21)) != 0);
+    const bool has_x2apic = (cpuid(1).ecx & (1u << 21)) != 0;
+    lapic::select_mode(has_x2apic && opts.apic != ApicModeOption::xapic);
+    if (has_x2apic && opts.apic == ApicModeOption::xapic) LOG_INFO("LAPIC: xAPIC mode forced by apic=xapic");
     const tsc::Calibration cal = tsc::calibrate();
     LOG_INFO("TSC: %llu kHz from %s (PIT %llu kHz, CPUID %llu kHz)", static_cast<unsigned long long>(cal.khz),
              cal.source, static_cast<unsigned long long>(cal.pit_khz), static_cast<unsigned long long>(cal.cpuid_khz));

@@ -35,6 +35,14 @@ TEST(Format, WidthAndFlags) {
     EXPECT_EQ(fmt("[%.2s]", "abcdef"), "[ab]");
 }
 
+TEST(Format, StarWidthAndPrecision) {
+    EXPECT_EQ(fmt("[%.*s]", 3, "abcdef"), "[abc]");
+    EXPECT_EQ(fmt("[%*d]", 4, 7), "[   7]");
+    EXPECT_EQ(fmt("[%*d]", -4, 7), "[7   ]");
+    EXPECT_EQ(fmt("[%.*s]", -1, "abc"), "[abc]");
+    EXPECT_EQ(fmt("[%.*s|%d]", 2, "xyz", 5), "[xy|5]");
+}
+
 TEST(Format, StringsCharsPointers) {
     EXPECT_EQ(fmt("%s-%c-%%", "x", 'y'), "x-y-%");
     EXPECT_EQ(fmt("%s", static_cast<const char*>(nullptr)), "(null)");
