@@ -93,6 +93,11 @@ extern "C" [[noreturn]] void bsp_main(uint32_t magic, uint32_t info_phys) {
 
     const auto mb = mb2::parse(magic, reinterpret_cast<const void*>(uint64_t{info_phys}), 1u << 20, g_boot);
     if (mb != mb2::Status::ok) panic("bad Multiboot2 boot information: %s", mb2::to_string(mb));
+    for (size_t i = 0; i < g_boot.mem_count; ++i) {
+        const mb2::MemRange& r = g_boot.mem[i];
+        LOG_INFO("e820: [0x%016llx-0x%016llx) type %u", static_cast<unsigned long long>(r.base),
+                 static_cast<unsigned long long>(r.base + r.length), r.type);
+    }
     const auto ms = mem::init(g_boot);
     if (ms != mem::InitStatus::ok) panic("memory: %s", mem::to_string(ms));
     LOG_INFO("memory: %llu MiB free for the hypervisor, page tables at 0x%llx",
