@@ -3,6 +3,7 @@
 #   make run [BOARD=b]    boot it in the board's emulator, serial on this terminal
 #   make test             every unit and integration test (ctest)
 #   make deps             install the Debian packages everything needs
+#   make defconfig | menuconfig | savedefconfig   build options (Kconfig) in build/.config
 # Boards are board/<name>.xml; the default is the 2-pCPU Bochs VMX machine.
 
 BOARD ?= bochs-vmx-2
@@ -15,13 +16,32 @@ EMU_FLAGS ?=
 TEST_BOARDS := bochs-vmx-4 bochs-vmx-2 qemu-tcg
 
 .DEFAULT_GOAL := all
-.PHONY: all hypervisor iso run test unit deps deps-check clean help
+.PHONY: all hypervisor iso run test unit deps deps-check clean help defconfig menuconfig savedefconfig
 
 ifeq ($(wildcard $(BOARD_XML)),)
 $(error BOARD=$(BOARD): no such board description $(BOARD_XML); boards: $(notdir $(basename $(wildcard board/*.xml))))
 endif
 
+# Build options (Kconfig, kconfiglib): one .config per build tree, created
+# from config/defconfig on first use.
+KCONFIG_FILE := $(BUILD)/.config
+KCONFIG_TOOL := /usr/bin/python3 misc/config_tools/kconfig_tool.py
+
 include hypervisor/build.mk
+
+$(KCONFIG_FILE):
+	@$(KCONFIG_TOOL) defconfig --config $@
+
+defconfig:
+	$(KCONFIG_TOOL) defconfig --config $(KCONFIG_FILE)
+
+menuconfig:
+	$(KCONFIG_TOOL) menuconfig --config $(KCONFIG_FILE)
+
+savedefconfig: $(KCONFIG_FILE)
+	$(KCONFIG_TOOL) savedefconfig --config $(KCONFIG_FILE) --out $(BUILD)/defconfig
+	@echo "copy $(BUILD)/defconfig to config/defconfig to make it the default"
+
 
 all: iso
 hypervisor: $(HV_ELF)

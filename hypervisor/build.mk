@@ -23,11 +23,18 @@ HV_LDFLAGS := -nostdlib -static -no-pie -T $(HV_LDS) -Wl,-z,max-page-size=0x1000
 
 HV_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+HV_GENERATED := $(HV_GEN)/generated/board.hpp $(HV_GEN)/generated/kconfig.hpp
+
 $(HV_GEN)/generated/board.hpp: $(BOARD_XML) misc/config_tools/board_header.py FORCE
 	@mkdir -p $(dir $@)
 	@/usr/bin/python3 misc/config_tools/board_header.py --board $(BOARD_XML) --version "0.1.0-$(HV_VERSION)" --out $@
 
-$(HV_OBJDIR)/%.cpp.o: %.cpp $(HV_GEN)/generated/board.hpp
+# Build options: regenerated whenever the .config or the Kconfig changes.
+$(HV_GEN)/generated/kconfig.hpp: $(KCONFIG_FILE) hypervisor/Kconfig misc/config_tools/kconfig_tool.py
+	@echo "  KCONFIG $@"
+	@$(KCONFIG_TOOL) header --config $(KCONFIG_FILE) --out $@
+
+$(HV_OBJDIR)/%.cpp.o: %.cpp $(HV_GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $<"
 	@$(HV_CXX) $(HV_CXXFLAGS) -c $< -o $@

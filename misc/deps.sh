@@ -4,6 +4,7 @@
 set -eu
 
 PACKAGES="g++ make cmake python3 git libgtest-dev
+python3-kconfiglib python3-xmlschema python3-lxml acpica-tools
 grub-pc-bin grub-common xorriso mtools
 bochs bochsbios vgabios bochs-term
 qemu-system-x86"

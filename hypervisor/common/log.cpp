@@ -5,6 +5,7 @@
 #include <cstdarg>
 
 #include "common/console.hpp"
+#include "generated/kconfig.hpp"
 #include "hal/cpu.hpp"
 #include "lib/format.hpp"
 
@@ -13,7 +14,7 @@ extern "C" int strcmp(const char* a, const char* b);
 namespace bh {
 namespace {
 
-std::atomic<LogLevel> g_level{LogLevel::info};
+std::atomic<LogLevel> g_level{static_cast<LogLevel>(kconfig::kLogLevel)};  // CONFIG_LOG_LEVEL
 
 struct Names {
     LogLevel level;
