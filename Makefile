@@ -1,25 +1,39 @@
 # Bulkhead: user entry points.
-#   make [BOARD=b]        build build/<board>/bulkhead.iso
-#   make run [BOARD=b]    boot it in the board's emulator, serial on this terminal
+#   make [BOARD=b] [SCENARIO=s]   build build/<board>/<scenario>/bulkhead.iso
+#   make run [BOARD=b] [SCENARIO=s]   boot it in the board's emulator, serial here
 #   make test             every unit and integration test (ctest)
 #   make deps             install the Debian packages everything needs
 #   make defconfig | menuconfig | savedefconfig   build options (Kconfig) in build/.config
-# Boards are board/<name>.xml; the default is the 2-pCPU Bochs VMX machine.
+# Boards are board/<name>.xml (default: the 2-pCPU Bochs VMX machine),
+# scenarios config/scenarios/<name>.xml (default: partitioned).
 
 BOARD ?= bochs-vmx-2
+SCENARIO ?= partitioned
 BUILD ?= build
-BOARD_XML := board/$(BOARD).xml
-BDIR := $(BUILD)/$(BOARD)
+BOARD_XML ?= board/$(BOARD).xml
+SCENARIO_XML ?= config/scenarios/$(SCENARIO).xml
+BDIR := $(BUILD)/$(BOARD)/$(SCENARIO)
 ISO := $(BDIR)/bulkhead.iso
 EMU_FLAGS ?=
 # Boards the integration tests boot; each gets its own ISO.
-TEST_BOARDS := bochs-vmx-4 bochs-vmx-2 qemu-tcg
+# <board>:<scenario> pairs the integration tests boot; each gets its own ISO.
+TEST_ISOS := bochs-vmx-4:partitioned bochs-vmx-2:partitioned qemu-tcg:partitioned \
+             bochs-vmx-4:hybrid-rt bochs-vmx-2:shared
+# Every shipped board/scenario pair that makes sense; `make all-configs`
+# (part of `make test`) builds the hypervisor for each.
+ALL_CONFIGS := bochs-vmx-2:partitioned bochs-vmx-2:shared \
+               bochs-vmx-4:partitioned bochs-vmx-4:shared bochs-vmx-4:hybrid-rt \
+               qemu-tcg:partitioned qemu-tcg:shared \
+               ipc-8t-2nic:partitioned ipc-8t-2nic:shared ipc-8t-2nic:hybrid-rt ipc-8t-2nic:industrial
 
 .DEFAULT_GOAL := all
-.PHONY: all hypervisor iso run test unit deps deps-check clean help defconfig menuconfig savedefconfig
+.PHONY: all-configs all hypervisor iso run test unit deps deps-check clean help defconfig menuconfig savedefconfig
 
 ifeq ($(wildcard $(BOARD_XML)),)
 $(error BOARD=$(BOARD): no such board description $(BOARD_XML); boards: $(notdir $(basename $(wildcard board/*.xml))))
+endif
+ifeq ($(wildcard $(SCENARIO_XML)),)
+$(error SCENARIO=$(SCENARIO): no such scenario $(SCENARIO_XML); scenarios: $(notdir $(basename $(wildcard config/scenarios/*.xml))))
 endif
 
 # Build options (Kconfig, kconfiglib): one .config per build tree, created
@@ -73,11 +87,17 @@ run: deps-check all
 
 # The tests need every test board's ISO, then run through ctest.
 test: deps-check
-	@for b in $(TEST_BOARDS); do $(MAKE) --no-print-directory BOARD=$$b iso || exit 1; done
-	@$(MAKE) --no-print-directory BOARD=bochs-vmx-2 $(BUILD)/bochs-vmx-2/bulkhead-xapic.iso
+	@for c in $(TEST_ISOS); do \
+		$(MAKE) --no-print-directory BOARD=$${c%%:*} SCENARIO=$${c##*:} iso || exit 1; done
+	@$(MAKE) --no-print-directory all-configs
+	@$(MAKE) --no-print-directory BOARD=bochs-vmx-2 $(BUILD)/bochs-vmx-2/partitioned/bulkhead-xapic.iso
 	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null
 	cmake --build $(BUILD)/host -j$$(nproc)
 	cd $(BUILD)/host && ctest --output-on-failure $(CTEST_FLAGS)
+
+all-configs:
+	@for c in $(ALL_CONFIGS); do \
+		$(MAKE) --no-print-directory BOARD=$${c%%:*} SCENARIO=$${c##*:} hypervisor || exit 1; done
 
 unit: deps-check
 	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null

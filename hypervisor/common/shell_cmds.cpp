@@ -7,9 +7,11 @@
 #include "common/log.hpp"
 #include "common/panic.hpp"
 #include "generated/board.hpp"
+#include "generated/scenario.hpp"
 #include "hal/cpu.hpp"
 #include "hal/cpu_info.hpp"
 #include "hal/smp.hpp"
+#include "lib/format.hpp"
 
 namespace bh::shell {
 namespace {
@@ -27,6 +29,33 @@ int cmd_pcpu_list(int, const char* const[], void*) {
         const hal::CpuInfo info = hal::cpu_info(i);
         console::print("%-4u  %-7u  %-8s  %llu\n", i, info.hw_id, hal::to_string(info.state),
                        static_cast<unsigned long long>(info.tsc_khz));
+    }
+    return 0;
+}
+
+// pCPU list of an affinity mask as "0,2,3".
+void format_pcpus(uint64_t mask, char* out, size_t cap) {
+    size_t len = 0;
+    out[0] = '\0';
+    for (uint32_t p = 0; p < 64; ++p) {
+        if ((mask & (1ull << p)) == 0) continue;
+        len += snformat(out + len, len < cap ? cap - len : 0, len == 0 ? "%u" : ",%u", p);
+        if (len >= cap) return;
+    }
+}
+
+int cmd_vm_list(int, const char* const[], void*) {
+    console::print("scenario %s: %zu VMs\n", cfg::kScenarioName, cfg::kVmCount);
+    console::print("VM  Name              Load order     Type      pCPUs     Memory\n");
+    for (size_t i = 0; i < cfg::kVmCount; ++i) {
+        const cfg::VmConfig& vm = cfg::kVms[i];
+        char pcpus[48];
+        format_pcpus(vm.cpu_affinity, pcpus, sizeof(pcpus));
+        console::print("%-2u  %-16s  %-13s  %-8s  %-8s  %llu MiB", vm.id, vm.name, cfg::to_string(vm.load_order),
+                       cfg::to_string(vm.type), pcpus, static_cast<unsigned long long>(vm.mem_size >> 20));
+        if (vm.load_order == cfg::LoadOrder::pre_launched)
+            console::print(" at hpa 0x%llx", static_cast<unsigned long long>(vm.mem_hpa));
+        console::print("%s\n", vm.lapic_passthrough ? ", LAPIC passthrough" : "");
     }
     return 0;
 }
@@ -71,11 +100,13 @@ constexpr Command kTable[] = {
     {"version", "print the hypervisor version", cmd_version},
     {"pcpu_list", "list the physical CPUs: APIC ID, state, TSC kHz", cmd_pcpu_list},
     {"log_level", "show or set the console log level", cmd_log_level},
+    {"vm_list", "list the VMs of the scenario: id, name, type, pCPUs, memory", cmd_vm_list},
     {"reboot", "reset the machine", cmd_reboot},
     {"fault", "(debug) raise #UD in the hypervisor on a pCPU", cmd_fault},
     {"panic", "(debug) stop all pCPUs with a panic", cmd_panic},
 };
-constexpr size_t kBase = 5;  // commands after this index are debug-only
+constexpr size_t kBase = 6;  // commands from this index on are debug-only
+static_assert(kTable[kBase].fn == cmd_fault && kTable[kBase + 1].fn == cmd_panic);
 constexpr size_t kCount = config::kDebugCommands ? sizeof(kTable) / sizeof(kTable[0]) : kBase;
 
 int cmd_help(int, const char* const[], void*) {

@@ -89,7 +89,7 @@ constexpr uint32_t kMaxVm = {v["MAX_VM"]};
 constexpr uint32_t kMaxVcpuPerVm = {v["MAX_VCPU_PER_VM"]};
 constexpr size_t kStackSize = {v["STACK_SIZE"]:#x};
 constexpr Apicv kApicv = Apicv::{apicv};
-constexpr Scheduler kScheduler = Scheduler::{sched};
+constexpr Scheduler kDefaultScheduler = Scheduler::{sched};  // when the scenario names none
 
 static_assert(kLogLevel >= 1 && kLogLevel <= 4);
 static_assert(kStackSize % 4096 == 0);

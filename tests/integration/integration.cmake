@@ -8,17 +8,17 @@ if(NOT BH_SKIP_INTEGRATION)
     set(BH_EMU ${CMAKE_CURRENT_SOURCE_DIR}/misc/emu/bulkhead-emu)
     set(BH_ITEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/tests/integration)
 
-    # bh_emu_test(<name> <board> <script> <timeout-seconds> [<iso file name>])
-    function(bh_emu_test name board script timeout)
+    # bh_emu_test(<name> <board> <scenario> <script> <timeout-seconds> [<iso file name>])
+    function(bh_emu_test name board scenario script timeout)
         set(iso bulkhead.iso)
-        if(ARGC GREATER 4)
-            set(iso ${ARGV4})
+        if(ARGC GREATER 5)
+            set(iso ${ARGV5})
         endif()
         set(work ${CMAKE_CURRENT_BINARY_DIR}/emu/${name})
         add_test(NAME ${name}
             COMMAND /usr/bin/python3 ${BH_EMU}
                 --board ${CMAKE_CURRENT_SOURCE_DIR}/board/${board}.xml
-                --iso ${BH_BUILD_ROOT}/${board}/${iso}
+                --iso ${BH_BUILD_ROOT}/${board}/${scenario}/${iso}
                 --workdir ${work}
                 --script ${BH_ITEST_DIR}/${script}
                 --timeout ${timeout})
@@ -27,9 +27,11 @@ if(NOT BH_SKIP_INTEGRATION)
         set_tests_properties(${name} PROPERTIES LABELS integration TIMEOUT ${ctest_timeout})
     endfunction()
 
-    bh_emu_test(boot_smp4_shell bochs-vmx-4 boot_smp4_shell.script 900)
-    bh_emu_test(fault_stops_one_pcpu bochs-vmx-2 fault_stops_one_pcpu.script 600)
-    bh_emu_test(panic_stops_all bochs-vmx-2 panic_stops_all.script 600)
-    bh_emu_test(xapic_mode_smp2 bochs-vmx-2 xapic_mode_smp2.script 600 bulkhead-xapic.iso)
-    bh_emu_test(no_vmx_refuses qemu-tcg no_vmx_refuses.script 300)
+    bh_emu_test(boot_smp4_shell bochs-vmx-4 partitioned boot_smp4_shell.script 900)
+    bh_emu_test(fault_stops_one_pcpu bochs-vmx-2 partitioned fault_stops_one_pcpu.script 600)
+    bh_emu_test(panic_stops_all bochs-vmx-2 partitioned panic_stops_all.script 600)
+    bh_emu_test(xapic_mode_smp2 bochs-vmx-2 partitioned xapic_mode_smp2.script 600 bulkhead-xapic.iso)
+    bh_emu_test(vm_list_hybrid_rt bochs-vmx-4 hybrid-rt vm_list_hybrid_rt.script 900)
+    bh_emu_test(vm_list_shared bochs-vmx-2 shared vm_list_shared.script 600)
+    bh_emu_test(no_vmx_refuses qemu-tcg partitioned no_vmx_refuses.script 300)
 endif()

@@ -21,6 +21,7 @@
 #include "common/log.hpp"
 #include "common/panic.hpp"
 #include "generated/board.hpp"
+#include "generated/scenario.hpp"
 #include "hal/cpu.hpp"
 #include "hal/timer.hpp"
 
@@ -65,6 +66,31 @@ void cpu_local_init() {
     hal::halt_forever();
 }
 
+// The build was made for a board description: say so loudly when the
+// machine differs. Pre-launched VM memory that is not RAM here is fatal for
+// those VMs (the VM issue refuses to start them), not for the hypervisor.
+void check_board(const Platform& plat, const mb2::BootInfo& boot) {
+    if (plat.cpu_count != board::kPcpuCount)
+        LOG_ERR("board %s describes %u pCPUs, the firmware reports %u", board::kBoardName, board::kPcpuCount,
+                plat.cpu_count);
+    for (uint32_t i = 0; i < plat.cpu_count && i < board::kPcpuCount; ++i)
+        if (plat.apic_ids[i] != board::kApicIds[i])
+            LOG_ERR("board %s: pCPU%u has APIC ID %u, the firmware says %u", board::kBoardName, i,
+                    board::kApicIds[i], plat.apic_ids[i]);
+    for (const cfg::VmConfig& vm : cfg::kVms) {
+        if (vm.load_order != cfg::LoadOrder::pre_launched) continue;
+        bool inside = false;
+        for (size_t i = 0; i < boot.mem_count; ++i) {
+            const mb2::MemRange& r = boot.mem[i];
+            if (r.type == 1 && vm.mem_hpa >= r.base && vm.mem_hpa + vm.mem_size <= r.base + r.length) inside = true;
+        }
+        if (!inside)
+            LOG_ERR("VM %s: memory [0x%llx, 0x%llx) is not RAM on this machine", vm.name,
+                    static_cast<unsigned long long>(vm.mem_hpa),
+                    static_cast<unsigned long long>(vm.mem_hpa + vm.mem_size));
+    }
+}
+
 void report_features(const FeatureReport& r) {
     for (uint32_t i = 0; i < r.count; ++i) {
         const FeatureCheck& c = r.checks[i];
@@ -81,12 +107,14 @@ extern "C" [[noreturn]] void bsp_main(uint32_t magic, uint32_t info_phys) {
     using namespace bh::x86;
     for (ctor_fn* f = __init_array_start; f != __init_array_end; ++f) (*f)();
 
+    set_log_level(static_cast<LogLevel>(cfg::kHv.log_level));  // the scenario's <log_level>
     uart::init(board::kConsolePort);
     console::set_device(uart::device());
     percpu_init(0, 0);
     idt_init_once();
     idt_load();
-    console::print("\nBulkhead %s (board %s) starting\n", board::kVersion, board::kBoardName);
+    console::print("\nBulkhead %s (board %s, scenario %s) starting\n", board::kVersion, board::kBoardName,
+                   cfg::kScenarioName);
 
     const FeatureReport features = check_features();
     if (features.missing_required != 0) refuse_to_run(features);
@@ -108,6 +136,7 @@ extern "C" [[noreturn]] void bsp_main(uint32_t magic, uint32_t info_phys) {
     if (as != acpi::Status::ok) panic("ACPI: %s", acpi::to_string(as));
     LOG_INFO("ACPI: RSDP from %s, %u pCPUs, %zu IOAPICs", plat.rsdp_source, plat.cpu_count, plat.madt.ioapic_count);
     if (plat.cpus_ignored != 0) LOG_WARN("ACPI: %u pCPUs beyond MAX_PCPU=%u ignored", plat.cpus_ignored, config::kMaxPcpu);
+    check_board(plat, g_boot);
     for (size_t i = 0; i < plat.madt.ioapic_count; ++i)
         if (!mem::map_mmio(plat.madt.ioapics[i].address, 4096)) panic("cannot map IOAPIC %zu", i);
     if (plat.has_fadt && plat.fadt.reset_valid && plat.fadt.reset_reg.space_id == acpi::kGasSystemMemory)

@@ -6,6 +6,7 @@
 #include "arch/x86/page_table.hpp"
 #include "arch/x86/percpu.hpp"
 #include "common/frame_alloc.hpp"
+#include "generated/scenario.hpp"
 #include "lib/spinlock.hpp"
 
 extern "C" {
@@ -99,8 +100,11 @@ InitStatus init(const mb2::BootInfo& boot) {
 
     PhysRange usable[mb2::kMaxMemRanges];
     for (size_t i = 0; i < n_ram; ++i) usable[i] = PhysRange{ram[i].base, ram[i].length};
-    PhysRange reserved[2 + mb2::kMaxModules];
+    PhysRange reserved[2 + mb2::kMaxModules + cfg::kVmCount];
     size_t n_res = 0;
+    // Pre-launched VMs own their host-physical RAM: never hand it out.
+    for (const cfg::VmConfig& vm : cfg::kVms)
+        if (vm.load_order == cfg::LoadOrder::pre_launched) reserved[n_res++] = PhysRange{vm.mem_hpa, vm.mem_size};
     reserved[n_res++] = PhysRange{addr(__image_start), addr(__image_end) - addr(__image_start)};
     reserved[n_res++] = PhysRange{boot.info_phys_start, boot.info_size};
     for (size_t i = 0; i < boot.module_count; ++i)

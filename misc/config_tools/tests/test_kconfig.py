@@ -55,7 +55,7 @@ class KconfigTest(unittest.TestCase):
         with open(out) as f:
             text = f.read()
         for line in ("constexpr uint32_t kMaxVm = 4;", "constexpr Apicv kApicv = Apicv::off;",
-                     "constexpr Scheduler kScheduler = Scheduler::bvt;", "constexpr size_t kStackSize = 0x8000;",
+                     "constexpr Scheduler kDefaultScheduler = Scheduler::bvt;", "constexpr size_t kStackSize = 0x8000;",
                      "constexpr bool kRelease = false;", "constexpr uint8_t kLogLevel = 3;"):
             self.assertIn(line, text)
         # The header compiles on its own, static_asserts included.

@@ -1,4 +1,8 @@
-"""Reads a board description (board/*.xml) into plain data."""
+"""Reads what the runner needs from a board description (board/*.xml) into plain data.
+
+Standard library only: the full format is checked by misc/config_tools/bhconfig
+(board.xsd); this reader takes the <emulator> elements, <processors count=> and the
+first serial port, which is the console."""
 import dataclasses
 import xml.etree.ElementTree as ET
 
@@ -97,7 +101,10 @@ def load(path: str) -> Board:
         raise UsageError(f"{path}: no <emulator> element")
     if len({e.kind for e in emulators}) != len(emulators):
         raise UsageError(f"{path}: at most one <emulator> per kind")
-    serial = _one(root, "serial", path)
+    # The console is the first of the board's serial ports (<serial_ports>/<serial>).
+    serial = root.find("serial_ports/serial")
+    if serial is None:
+        raise UsageError(f"{path}: no <serial_ports>/<serial> element (the console needs one)")
     port = _int(serial, "port", path)
     if port not in COM_PORTS:
         raise UsageError(f"{path}: <serial port=\"{serial.get('port')}\"> is not a COM1-4 base")
