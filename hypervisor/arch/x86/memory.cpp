@@ -7,6 +7,7 @@
 #include "arch/x86/percpu.hpp"
 #include "common/frame_alloc.hpp"
 #include "generated/scenario.hpp"
+#include "hal/memory.hpp"
 #include "lib/spinlock.hpp"
 
 extern "C" {
@@ -147,3 +148,8 @@ uint64_t free_frames() { return g_frames.free_frames(); }
 uint64_t total_frames() { return g_frames.total_frames(); }
 
 }  // namespace bh::x86::mem
+
+namespace bh::hal {
+// The hypervisor maps all RAM 1:1 (see build_tables()).
+void* phys_to_virt(uint64_t pa) { return reinterpret_cast<void*>(pa); }
+}  // namespace bh::hal
