@@ -130,6 +130,7 @@ def main(argv=None):
         elif a.command == "menuconfig":
             import menuconfig  # ships with python3-kconfiglib
             if not os.path.exists(a.config):
+                os.makedirs(os.path.dirname(os.path.abspath(a.config)), exist_ok=True)
                 load(a.config, base=a.defconfig).write_config(a.config)
             os.environ["KCONFIG_CONFIG"] = a.config
             menuconfig.menuconfig(kconfiglib.Kconfig(KCONFIG))

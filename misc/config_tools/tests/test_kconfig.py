@@ -119,5 +119,45 @@ class KconfigTest(unittest.TestCase):
         self.assertEqual(lines, ["CONFIG_MAX_VM=4"])
 
 
+class MenuconfigTest(unittest.TestCase):
+    """menuconfig in a fresh build tree, driven through a pty: it shows the
+    options and saves a .config when told to."""
+
+    def test_menuconfig_shows_options_and_saves(self):
+        import pty
+        import select
+        import time
+        with tempfile.TemporaryDirectory() as tmp:
+            cfg = os.path.join(tmp, "new", "tree", ".config")
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.environ["TERM"] = "xterm"
+                os.execv(sys.executable, [sys.executable, os.path.join(TOOLS, "kconfig_tool.py"),
+                                          "menuconfig", "--config", cfg])
+            screen = b""
+
+            def pump(secs):
+                nonlocal screen
+                end = time.time() + secs
+                while time.time() < end:
+                    if select.select([fd], [], [], 0.1)[0]:
+                        try:
+                            screen += os.read(fd, 65536)
+                        except OSError:
+                            return
+
+            pump(3)
+            os.write(fd, b"Q")   # quit ...
+            pump(1)
+            os.write(fd, b"Y")   # ... and save
+            pump(1)
+            _, status = os.waitpid(pid, 0)
+            os.close(fd)
+            self.assertIn(b"Release build", screen)
+            self.assertIn(b"Maximum number of VMs", screen)
+            self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+            self.assertEqual(kconfig_tool.values(kconfig_tool.load(cfg))["MAX_VM"], 8)
+
+
 if __name__ == "__main__":
     unittest.main()
