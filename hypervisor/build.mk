@@ -1,9 +1,9 @@
 # Freestanding build of the hypervisor image for one board.
 # Included by the top-level Makefile with BOARD(_XML), SCENARIO(_XML), BDIR set.
 
-HV_SRC_DIRS := hypervisor/common hypervisor/lib hypervisor/arch/x86 hypervisor/arch/x86/boot
-HV_CXX_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.cpp))
-HV_ASM_SRCS := $(foreach d,$(HV_SRC_DIRS),$(wildcard $(d)/*.S))
+# Every source under hypervisor/ except the host-only tests/ folders.
+HV_CXX_SRCS := $(shell find hypervisor -name '*.cpp' -not -path '*/tests/*' | sort)
+HV_ASM_SRCS := $(shell find hypervisor -name '*.S' -not -path '*/tests/*' | sort)
 HV_OBJDIR := $(BDIR)/obj
 HV_OBJS = $(patsubst %,$(HV_OBJDIR)/%.o,$(HV_CXX_SRCS) $(HV_ASM_SRCS)) $(HV_OBJDIR)/gen/vm_acpi.cpp.o
 HV_GEN := $(BDIR)/gen
