@@ -42,6 +42,8 @@ KCONFIG_FILE := $(BUILD)/.config
 KCONFIG_TOOL := /usr/bin/python3 misc/config_tools/kconfig_tool.py
 
 include hypervisor/build.mk
+include guests/guests.mk
+GUEST_IMAGES := $(TEST_KERNEL)
 
 $(KCONFIG_FILE):
 	@$(KCONFIG_TOOL) defconfig --config $@
@@ -61,19 +63,12 @@ all: iso
 hypervisor: $(HV_ELF)
 iso: $(ISO)
 
-# $(call iso_rule,<iso>,<hypervisor command line>): a bootable GRUB ISO.
-# The grub.cfg is rewritten only when its text changes, so a new command line
-# rebuilds the ISO and an unchanged one does not.
+# $(call iso_rule,<iso>,<hypervisor command line>): a bootable GRUB ISO with
+# the scenario's boot modules (misc/mkiso.sh).
 define iso_rule
-$(1): $(HV_ELF) $(1).d/boot/grub/grub.cfg
-	@cp $(HV_ELF) $(1).d/boot/bulkhead.elf
+$(1): $(HV_ELF) $(HV_GEN_STAMP) misc/grub/grub.cfg.in misc/mkiso.sh $(GUEST_IMAGES)
 	@echo "  ISO     $$@"
-	@grub-mkrescue -o $$@ $(1).d >$(1).log 2>&1 || { cat $(1).log; exit 1; }
-
-$(1).d/boot/grub/grub.cfg: misc/grub/grub.cfg.in FORCE
-	@mkdir -p $$(dir $$@)
-	@sed 's|@HV_CMDLINE@|$(2)|' $$< > $$@.tmp
-	@cmp -s $$@.tmp $$@ && rm $$@.tmp || mv $$@.tmp $$@
+	@misc/mkiso.sh $$@ $(HV_ELF) "$(2)" $(HV_GEN)/modules.txt $(BUILD)
 endef
 
 HV_CMDLINE ?=

@@ -22,19 +22,7 @@ void raw_write(const char* s, size_t n) {
     }
 }
 
-struct Line {
-    char buf[256];
-    size_t len;
-};
-
-void put_line(char c, void* ctx) {
-    auto* l = static_cast<Line*>(ctx);
-    if (l->len == sizeof(l->buf)) {
-        write(l->buf, l->len);
-        l->len = 0;
-    }
-    l->buf[l->len++] = c;
-}
+void put_locked(char c, void*) { raw_write(&c, 1); }
 
 }  // namespace
 
@@ -50,13 +38,17 @@ void write(const char* s, size_t n) {
 }
 
 void print(const char* fmt, ...) {
-    // Format into a local buffer first so a line is written under one lock hold.
-    Line line{{}, 0};
+    // One lock hold for the whole message, so lines from other pCPUs never
+    // land inside it.
     va_list ap;
     va_start(ap, fmt);
-    vformat(put_line, &line, fmt, ap);
+    if (g_emergency.load(std::memory_order_relaxed)) {
+        vformat(put_locked, nullptr, fmt, ap);
+    } else {
+        IrqLockGuard guard(g_lock);
+        vformat(put_locked, nullptr, fmt, ap);
+    }
     va_end(ap);
-    write(line.buf, line.len);
 }
 
 int getc() { return g_device == nullptr ? -1 : g_device->getc(); }

@@ -1,6 +1,8 @@
 // Shell loop: poll the console, edit the line, dispatch commands.
 #include "common/shell.hpp"
 
+#include <atomic>
+
 #include "common/console.hpp"
 #include "common/shell_cmds.hpp"
 #include "common/shell_line.hpp"
@@ -37,29 +39,29 @@ void execute(char* line) {
     }
 }
 
+LineEditor g_editor;
+hal::Timer g_tick;
+std::atomic<bool> g_poll{false};
+
 }  // namespace
 
-void run() {
-    // The console is polled; a periodic timer wakes this pCPU to look.
-    hal::Timer tick;
-    tick.period = kPollMs * hal::ticks_per_ms();
-    tick.deadline = hal::now_ticks() + tick.period;
-    tick.fn = [](hal::Timer&, void*) {};
-    hal::timer_start(tick);
-
-    LineEditor editor;
+void start() {
+    // The console is polled; a periodic timer marks it for service.
+    g_tick.period = kPollMs * hal::ticks_per_ms();
+    g_tick.deadline = hal::now_ticks() + g_tick.period;
+    g_tick.fn = [](hal::Timer&, void*) { g_poll.store(true, std::memory_order_relaxed); };
+    hal::timer_start(g_tick);
     console::print("Bulkhead shell; type 'help' for commands.\n%s", kPrompt);
-    for (;;) {
-        const int c = console::getc();
-        if (c < 0) {
-            hal::wait_for_interrupt();
-            continue;
-        }
-        const Event e = editor.feed(static_cast<char>(c));
+}
+
+void service() {
+    if (!g_poll.exchange(false, std::memory_order_relaxed)) return;
+    for (int c = console::getc(); c >= 0; c = console::getc()) {
+        const Event e = g_editor.feed(static_cast<char>(c));
         echo(e);
         if (e.action == EditAction::line_done) {
-            execute(editor.line());
-            editor.reset();
+            execute(g_editor.line());
+            g_editor.reset();
             console::print("%s", kPrompt);
         }
     }

@@ -73,6 +73,8 @@ def main(argv=None):
     except RuntimeError as e:  # iasl failed
         print(f"error: {a.scenario}: {e}", file=sys.stderr)
         return 1
+    # The boot modules GRUB must load, for the ISO build: "<tag> <file>".
+    files["modules.txt"] = "".join(f"{m.tag} {m.file}\n" for m in scenario.modules)
     for rel, text in files.items():
         write_if_changed(os.path.join(a.out_dir, rel), text)
     return 0

@@ -15,6 +15,7 @@
 #include "arch/x86/timer.hpp"
 #include "arch/x86/tsc.hpp"
 #include "arch/x86/uart8250.hpp"
+#include "arch/x86/vmx/vms.hpp"
 #include "common/cmdline.hpp"
 #include "common/console.hpp"
 #include "common/hv_main.hpp"
@@ -24,6 +25,7 @@
 #include "generated/scenario.hpp"
 #include "hal/cpu.hpp"
 #include "hal/timer.hpp"
+#include "hal/virt.hpp"
 
 using ctor_fn = void (*)();
 extern "C" ctor_fn __init_array_start[], __init_array_end[];
@@ -32,6 +34,11 @@ namespace bh::x86 {
 namespace {
 
 mb2::BootInfo g_boot;
+}  // namespace
+
+const mb2::BootInfo& boot_info() { return g_boot; }
+
+namespace {
 
 // Every pCPU proves its LAPIC timer before it reports online.
 bool timer_self_test() {
@@ -163,6 +170,10 @@ extern "C" [[noreturn]] void bsp_main(uint32_t magic, uint32_t info_phys) {
     LOG_INFO("pCPU0 online: APIC ID %u, %s, timer %s", lapic::id(),
              lapic::mode() == lapic::Mode::x2apic ? "x2APIC" : "xAPIC", timer::mode_name());
 
+    if (!vmx::enable_this_cpu_logged(0)) panic("VMX could not be enabled on the boot processor");
+    const vmx::VmsStatus vs = vmx::init_vms();
+    if (vs != vmx::VmsStatus::ok) panic("VMs: %s", vmx::to_string(vs));
+
     uint64_t tramp = 0;
     if (!mem::alloc_frames(1, tramp, 1u << 20)) panic("no free page below 1 MiB for the AP trampoline");
     start_aps(plat.apic_ids, plat.cpu_count, tramp, mem::cr3());
@@ -181,7 +192,9 @@ extern "C" [[noreturn]] void ap_main(uint64_t index) {
         LOG_ERR("pCPU%u: LAPIC timer did not fire", i);
         stop_this_cpu(hal::CpuState::failed);
     }
+    if (!vmx::enable_this_cpu_logged(i)) stop_this_cpu(hal::CpuState::failed);
     LOG_INFO("pCPU%u online: APIC ID %u", i, lapic::id());
     g_percpu[i].state.store(hal::CpuState::online, std::memory_order_release);
+    if (hal::vcpu_pinned_here()) hal::run_pinned_vcpu(nullptr);
     for (;;) hal::wait_for_interrupt();
 }

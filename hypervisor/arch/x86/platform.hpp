@@ -22,5 +22,7 @@ struct Platform {
 // the MADT and FADT. Returns a status naming what went wrong.
 acpi::Status discover_platform(const mb2::BootInfo& boot, Platform& out);
 const Platform& platform();
+// The validated Multiboot2 information (boot modules, command line).
+const mb2::BootInfo& boot_info();
 
 }  // namespace bh::x86

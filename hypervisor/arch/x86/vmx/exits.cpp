@@ -1,0 +1,181 @@
+// VM-exit handlers. The table maps each basic exit reason to its handler;
+// an exit nobody handles stops that VM with a register dump, never the
+// hypervisor.
+#include "arch/x86/vmx/exits.hpp"
+
+#include "arch/x86/cpu.hpp"
+#include "arch/x86/tsc.hpp"
+#include "arch/x86/vmx/vcpu.hpp"
+#include "arch/x86/vmx/vmcs.hpp"
+#include "common/log.hpp"
+#include "generated/kconfig.hpp"
+
+namespace bh::x86::vmx {
+namespace {
+
+// VM-entry interruption information (SDM Vol.3 25.8.3).
+constexpr uint32_t kIntrValid = 1u << 31, kIntrErrorCode = 1u << 11, kTypeHwException = 3u << 8;
+
+void inject_gp() {
+    vmwrite(f::EntryIntrInfo{}, kIntrValid | kIntrErrorCode | kTypeHwException | 13u);
+    vmwrite(f::EntryExceptionError{}, uint32_t{0});
+}
+
+// Hypervisor CPUID leaves, as a mainline Linux ACRN guest expects them
+// (arch/x86/include/asm/acrn.h facts: signature at 0x40000000, feature
+// bits at 0x40000001, TSC kHz at 0x40000010).
+constexpr uint32_t kLeafSignature = 0x40000000, kLeafFeatures = 0x40000001, kLeafTiming = 0x40000010;
+constexpr uint32_t kAcrnFeatureServiceVm = 1u << 0;
+
+VcpuExit on_cpuid(Vcpu& v) {
+    GuestRegs& r = v.regs();
+    const auto leaf = static_cast<uint32_t>(r.rax);
+    const auto sub = static_cast<uint32_t>(r.rcx);
+    CpuidRegs out{};
+    if (leaf == kLeafSignature) {
+        out = CpuidRegs{kLeafTiming, 0x4e524341, 0x4e524341, 0x4e524341};  // "ACRNACRNACRN"
+    } else if (leaf == kLeafFeatures) {
+        out.eax = v.vm().is_service_vm ? kAcrnFeatureServiceVm : 0;
+    } else if (leaf == kLeafTiming) {
+        out.eax = static_cast<uint32_t>(tsc::khz());
+    } else if (leaf > kLeafSignature && leaf < 0x40000100) {
+        out = CpuidRegs{};
+    } else {
+        out = cpuid(leaf, sub);
+        if (leaf == 1) {
+            out.ecx &= ~(1u << 5);   // no VMX in the guest
+            out.ecx |= 1u << 31;     // "running on a hypervisor"
+            out.ebx = (out.ebx & 0x00ffffffu) | (static_cast<uint32_t>(v.index()) << 24);  // virtual APIC ID
+        } else if (leaf == 0xb || leaf == 0x1f) {
+            out.edx = v.index();     // x2APIC ID of this vCPU
+        }
+    }
+    r.rax = out.eax;
+    r.rbx = out.ebx;
+    r.rcx = out.ecx;
+    r.rdx = out.edx;
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_hlt(Vcpu&) {
+    skip_instruction();
+    return VcpuExit::halted;
+}
+
+// Test-exit device: QEMU isa-debug-exit semantics on port 0xf4.
+constexpr uint16_t kTestExitPort = 0xf4;
+
+VcpuExit on_io(Vcpu& v) {
+    const uint64_t q = vmread(f::ExitQualification{});
+    const uint32_t size = static_cast<uint32_t>(q & 7) + 1;  // SDM Vol.3 Table 28-5
+    const bool in = (q & (1u << 3)) != 0;
+    const bool string = (q & (1u << 4)) != 0;
+    const auto port = static_cast<uint16_t>(q >> 16);
+    if (string) return stop_vm(v, "string I/O (INS/OUTS) is not emulated yet");
+    GuestRegs& r = v.regs();
+    if (!kconfig::kRelease && port == kTestExitPort && !in && size == 4) {
+        LOG_INFO("VM %s: test exit, code %u", v.vm().name, static_cast<uint32_t>(r.rax));
+        skip_instruction();
+        return VcpuExit::vm_stopped;
+    }
+    if (in) {
+        // Unclaimed port: reads as all ones (ISA bus float).
+        const uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+        r.rax = (size == 4 ? 0 : (r.rax & ~mask)) | mask;
+    }
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_triple_fault(Vcpu& v) { return stop_vm(v, "triple fault"); }
+
+VcpuExit on_external_interrupt(Vcpu&) {
+    // Not acknowledged on exit: it is delivered through the host IDT as soon
+    // as the run loop enables interrupts.
+    return VcpuExit::resume;
+}
+
+VcpuExit on_exception_nmi(Vcpu& v) {
+    const uint32_t info = vmread(f::ExitIntrInfo{});
+    if (((info >> 8) & 7) == 2) {  // NMI: let the host handler see it (SDM Vol.3 27.2.3)
+        asm volatile("int $2");
+        return VcpuExit::resume;
+    }
+    return stop_vm(v, "unexpected guest exception exit");
+}
+
+VcpuExit on_vmcall(Vcpu& v) {
+    // The hypercall dispatcher comes with the HSM interface: until then every
+    // hypercall answers -ENOSYS (-38) in RAX.
+    v.regs().rax = static_cast<uint64_t>(-38);
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_wbinvd(Vcpu&) {
+    asm volatile("wbinvd" ::: "memory");
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_rdmsr(Vcpu& v) {
+    // The MSR policy comes next; any MSR not emulated raises #GP in the guest.
+    (void)v;
+    inject_gp();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_unhandled(Vcpu& v) { return stop_vm(v, "unhandled VM exit"); }
+
+struct Row {
+    ExitReason reason;
+    ExitHandler handler;
+    const char* name;
+};
+constexpr Row kTable[] = {
+    {ExitReason::exception_nmi, on_exception_nmi, "exception/NMI"},
+    {ExitReason::external_interrupt, on_external_interrupt, "external interrupt"},
+    {ExitReason::triple_fault, on_triple_fault, "triple fault"},
+    {ExitReason::cpuid, on_cpuid, "CPUID"},
+    {ExitReason::hlt, on_hlt, "HLT"},
+    {ExitReason::vmcall, on_vmcall, "VMCALL"},
+    {ExitReason::io, on_io, "I/O"},
+    {ExitReason::rdmsr, on_rdmsr, "RDMSR"},
+    {ExitReason::wrmsr, on_rdmsr, "WRMSR"},
+    {ExitReason::wbinvd, on_wbinvd, "WBINVD"},
+    {ExitReason::invalid_guest_state, on_unhandled, "invalid guest state"},
+    {ExitReason::ept_violation, on_unhandled, "EPT violation"},
+    {ExitReason::ept_misconfig, on_unhandled, "EPT misconfiguration"},
+    {ExitReason::cr_access, on_unhandled, "CR access"},
+    {ExitReason::xsetbv, on_unhandled, "XSETBV"},
+};
+
+}  // namespace
+
+ExitHandler exit_handler(uint16_t reason) {
+    for (const Row& r : kTable)
+        if (static_cast<uint16_t>(r.reason) == reason) return r.handler;
+    return on_unhandled;
+}
+
+const char* exit_name(uint16_t reason) {
+    for (const Row& r : kTable)
+        if (static_cast<uint16_t>(r.reason) == reason) return r.name;
+    return "other";
+}
+
+void skip_instruction() {
+    const uint64_t rip = vmread(f::GuestRip{});
+    vmwrite(f::GuestRip{}, rip + vmread(f::ExitInstrLength{}));
+    // The skipped instruction ends STI/MOV-SS blocking (SDM Vol.3 25.4.2).
+    const uint32_t intr = vmread(f::GuestInterruptibility{});
+    if ((intr & 3u) != 0) vmwrite(f::GuestInterruptibility{}, intr & ~3u);
+}
+
+VcpuExit stop_vm(Vcpu& v, const char* why) {
+    v.dump_state(why);
+    return VcpuExit::vm_stopped;
+}
+
+}  // namespace bh::x86::vmx
