@@ -8,6 +8,7 @@
 #include "arch/x86/vmx/vcpu.hpp"
 #include "arch/x86/vmx/vmcs.hpp"
 #include "common/log.hpp"
+#include "common/vm_devices.hpp"
 #include "generated/kconfig.hpp"
 
 namespace bh::x86::vmx {
@@ -79,10 +80,17 @@ VcpuExit on_io(Vcpu& v) {
         skip_instruction();
         return VcpuExit::vm_stopped;
     }
+    // Devices of the VM; an unclaimed read returns all ones (ISA bus float),
+    // an unclaimed write is dropped.
+    const auto sz = static_cast<uint8_t>(size);
     if (in) {
-        // Unclaimed port: reads as all ones (ISA bus float).
+        uint32_t value = 0;
+        vm_pio_read(v.vm().id, port, sz, value);
         const uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
-        r.rax = (size == 4 ? 0 : (r.rax & ~mask)) | mask;
+        // A 32-bit IN zero-extends into RAX; 8/16-bit INs merge (SDM Vol.2 IN).
+        r.rax = size == 4 ? (value & mask) : ((r.rax & ~mask) | (value & mask));
+    } else {
+        vm_pio_write(v.vm().id, port, sz, static_cast<uint32_t>(r.rax));
     }
     skip_instruction();
     return VcpuExit::resume;

@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vcpu.hpp"
 #include "common/config.hpp"
 #include "common/log.hpp"
+#include "common/vm_devices.hpp"
 #include "generated/scenario.hpp"
 #include "hal/cpu.hpp"
 
@@ -71,6 +72,7 @@ VmsStatus init_vms() {
                  static_cast<unsigned long long>(c.mem_size >> 20), static_cast<unsigned long long>(c.mem_hpa),
                  static_cast<unsigned long long>(vm.ept.eptp()));
     }
+    if (!init_vm_devices()) return VmsStatus::no_memory;
     return VmsStatus::ok;
 }
 
@@ -107,6 +109,7 @@ void run_vcpu(uint32_t pcpu, PrepareFn prepare, void (*between_runs)()) {
         if (e == VcpuExit::halted) hal::wait_for_interrupt();  // until an event (none yet wakes it)
         hal::irq_save();
     }
+    vm_console_flush(v.vm().id);
     LOG_INFO("VM %s: stopped", v.vm().name);
 }
 
