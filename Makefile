@@ -83,16 +83,16 @@ run: deps-check all
 # The tests need every test board's ISO, then run through ctest.
 test: deps-check
 	@for c in $(TEST_ISOS); do \
-		$(MAKE) --no-print-directory BOARD=$${c%%:*} SCENARIO=$${c##*:} iso || exit 1; done
+		$(MAKE) --no-print-directory -j$$(nproc) BOARD=$${c%%:*} SCENARIO=$${c##*:} iso || exit 1; done
 	@$(MAKE) --no-print-directory all-configs
-	@$(MAKE) --no-print-directory BOARD=bochs-vmx-2 $(BUILD)/bochs-vmx-2/partitioned/bulkhead-xapic.iso
+	@$(MAKE) --no-print-directory -j$$(nproc) BOARD=bochs-vmx-2 $(BUILD)/bochs-vmx-2/partitioned/bulkhead-xapic.iso
 	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null
 	cmake --build $(BUILD)/host -j$$(nproc)
 	cd $(BUILD)/host && ctest --output-on-failure $(CTEST_FLAGS)
 
 all-configs:
 	@for c in $(ALL_CONFIGS); do \
-		$(MAKE) --no-print-directory BOARD=$${c%%:*} SCENARIO=$${c##*:} hypervisor || exit 1; done
+		$(MAKE) --no-print-directory -j$$(nproc) BOARD=$${c%%:*} SCENARIO=$${c##*:} hypervisor || exit 1; done
 
 unit: deps-check
 	cmake -S . -B $(BUILD)/host -DBH_BUILD_ROOT=$(abspath $(BUILD)) >/dev/null
