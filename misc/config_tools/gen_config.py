@@ -21,20 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kconfig_tool  # noqa: E402
 from bhconfig import cxxgen, vacpi  # noqa: E402
 from bhconfig.errors import ConfigError  # noqa: E402
+from bhconfig.fileutil import write_if_changed  # noqa: E402
 from bhconfig.loader import load_and_check  # noqa: E402
-
-
-def write_if_changed(path, text):
-    try:
-        with open(path) as f:
-            if f.read() == text:
-                return False
-    except OSError:
-        pass
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-    return True
 
 
 def main(argv=None):

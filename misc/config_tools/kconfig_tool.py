@@ -16,6 +16,8 @@ import sys
 
 import kconfiglib
 
+from bhconfig.fileutil import write_if_changed
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KCONFIG = os.path.join(ROOT, "hypervisor", "Kconfig")
 DEFCONFIG = os.path.join(ROOT, "config", "defconfig")
@@ -95,18 +97,6 @@ static_assert(kLogLevel >= 1 && kLogLevel <= 4);
 static_assert(kStackSize % 4096 == 0);
 }}  // namespace bh::kconfig
 """
-
-
-def write_if_changed(path, text):
-    try:
-        with open(path) as f:
-            if f.read() == text:
-                return
-    except OSError:
-        pass
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
 
 
 def main(argv=None):
