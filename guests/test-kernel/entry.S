@@ -18,7 +18,20 @@ _start:
     hlt
     jmp 1b
 
+/* #GP handler for the MSR checks: counts the fault and resumes after the
+ * 2-byte RDMSR/WRMSR that raised it (error code, then EIP, on the stack). */
+    .globl gp_handler
+gp_handler:
+    incl gp_count
+    addl $4, %esp               /* error code */
+    addl $2, (%esp)             /* skip 0F 32 / 0F 30 */
+    iret
+
     .section .bss
+    .balign 4
+    .globl gp_count
+gp_count:
+    .long 0
     .balign 16
     .skip 16384
 stack_top:

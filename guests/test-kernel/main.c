@@ -39,6 +39,32 @@ static int same(const char* a, const char* b, int n) {
     return 1;
 }
 
+static inline int rdmsr_safe(u32 msr, u32* lo, u32* hi);
+static inline void wrmsr_raw(u32 msr, u32 lo, u32 hi) {
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"(lo), "d"(hi) : "memory");
+}
+extern volatile u32 gp_count;
+extern void gp_handler(void);
+
+static inline int rdmsr_safe(u32 msr, u32* lo, u32* hi) {
+    const u32 before = gp_count;
+    *lo = *hi = 0;
+    __asm__ volatile("rdmsr" : "=a"(*lo), "=d"(*hi) : "c"(msr) : "memory");
+    return gp_count == before;
+}
+
+/* A 32-bit IDT whose only gate is #GP (SDM Vol.3 6.11). */
+static unsigned long long idt[32];
+static void install_idt(void) {
+    u16 cs;
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    const u32 h = (u32)gp_handler;
+    idt[13] = (unsigned long long)((h & 0xffff) | ((u32)cs << 16)) |
+              ((unsigned long long)((h & 0xffff0000u) | 0x8e00u) << 32);
+    struct __attribute__((packed)) { u16 limit; u32 base; } ptr = {sizeof(idt) - 1, (u32)idt};
+    __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
 /* Multiboot information (Multiboot 0.6.96 3.3). */
 struct mbi { u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr; };
 
@@ -72,6 +98,20 @@ void test_main(u32 magic, const struct mbi* mbi) {
           same((const char*)&r[3], "ACRN", 4), "CPUID 0x40000000 signature ACRNACRNACRN");
     cpuid(0x40000010, r);
     check(r[0] != 0, "CPUID 0x40000010 TSC kHz");
+
+    /* The MSR policy, seen from inside. */
+    install_idt();
+    u32 lo, hi;
+    check(rdmsr_safe(0x1b, &lo, &hi) && lo == 0xfee00900u && hi == 0, "IA32_APIC_BASE reads 0xFEE00900");
+    check(rdmsr_safe(0x10, &lo, &hi) && (lo | hi) != 0, "IA32_TSC readable");
+    wrmsr_raw(0x277, 0x00070106u, 0x00070406u);
+    check(rdmsr_safe(0x277, &lo, &hi) && lo == 0x00070106u && hi == 0x00070406u, "IA32_PAT write and read back");
+    check(!rdmsr_safe(0x480, &lo, &hi), "IA32_VMX_BASIC raises #GP");
+    check(!rdmsr_safe(0x12345678, &lo, &hi), "an unknown MSR raises #GP");
+    const u32 gp_before = gp_count;
+    wrmsr_raw(0x277, 0x02020202u, 0);  /* type 2 is reserved: #GP, PAT unchanged */
+    check(gp_count == gp_before + 1 && rdmsr_safe(0x277, &lo, &hi) && lo == 0x00070106u,
+          "an invalid PAT raises #GP and changes nothing");
 
     /* An unclaimed port reads as all ones. */
     check(inb(0x2f0) == 0xff, "unclaimed port reads 0xff");

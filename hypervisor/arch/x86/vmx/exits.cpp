@@ -5,6 +5,7 @@
 
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/tsc.hpp"
+#include "arch/x86/vmsr/msr_policy.hpp"
 #include "arch/x86/vmx/vcpu.hpp"
 #include "arch/x86/vmx/vmcs.hpp"
 #include "common/log.hpp"
@@ -127,10 +128,42 @@ VcpuExit on_wbinvd(Vcpu&) {
     return VcpuExit::resume;
 }
 
+// The guest's VMCS-held MSRs for the MSR policy.
+class VmcsMsrs final : public vmsr::MsrBackend {
+public:
+    uint64_t guest_pat() override { return vmread(f::GuestPat{}); }
+    void set_guest_pat(uint64_t v) override { vmwrite(f::GuestPat{}, v); }
+    uint64_t guest_efer() override { return vmread(f::GuestEfer{}); }
+    void set_guest_efer(uint64_t v) override { vmwrite(f::GuestEfer{}, v); }
+    uint64_t guest_tsc() override { return rdtsc() + vmread(f::TscOffset{}); }
+};
+
 VcpuExit on_rdmsr(Vcpu& v) {
-    // The MSR policy comes next; any MSR not emulated raises #GP in the guest.
-    (void)v;
-    inject_gp();
+    GuestRegs& r = v.regs();
+    VmcsMsrs backend;
+    uint64_t value = 0;
+    if (vmsr::read(static_cast<uint32_t>(r.rcx), v.msrs(), backend, value) != vmsr::MsrResult::ok) {
+        LOG_DEBUG("VM %s vCPU%u: RDMSR 0x%x -> #GP", v.vm().name, v.index(), static_cast<uint32_t>(r.rcx));
+        inject_gp();  // RIP stays on the RDMSR (fault semantics)
+        return VcpuExit::resume;
+    }
+    r.rax = value & 0xffffffffu;
+    r.rdx = value >> 32;
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_wrmsr(Vcpu& v) {
+    GuestRegs& r = v.regs();
+    VmcsMsrs backend;
+    const uint64_t value = (r.rdx << 32) | (r.rax & 0xffffffffu);
+    if (vmsr::write(static_cast<uint32_t>(r.rcx), v.msrs(), backend, value) != vmsr::MsrResult::ok) {
+        LOG_DEBUG("VM %s vCPU%u: WRMSR 0x%x <- 0x%llx -> #GP", v.vm().name, v.index(), static_cast<uint32_t>(r.rcx),
+                  static_cast<unsigned long long>(value));
+        inject_gp();
+        return VcpuExit::resume;
+    }
+    skip_instruction();
     return VcpuExit::resume;
 }
 
@@ -150,7 +183,7 @@ constexpr Row kTable[] = {
     {ExitReason::vmcall, on_vmcall, "VMCALL"},
     {ExitReason::io, on_io, "I/O"},
     {ExitReason::rdmsr, on_rdmsr, "RDMSR"},
-    {ExitReason::wrmsr, on_rdmsr, "WRMSR"},
+    {ExitReason::wrmsr, on_wrmsr, "WRMSR"},
     {ExitReason::wbinvd, on_wbinvd, "WBINVD"},
     {ExitReason::invalid_guest_state, on_unhandled, "invalid guest state"},
     {ExitReason::ept_violation, on_unhandled, "EPT violation"},

@@ -5,6 +5,7 @@
 #include "arch/x86/vmx/caps.hpp"
 #include "arch/x86/vmx/ept.hpp"
 #include "arch/x86/loader/boot_state.hpp"
+#include "arch/x86/vmsr/msr_policy.hpp"
 #include "arch/x86/vmx/guest_state.hpp"
 
 namespace bh::x86::vmx {
@@ -30,6 +31,7 @@ public:
     VcpuExit run_once();
 
     GuestRegs& regs() { return regs_; }
+    vmsr::VirtualMsrs& msrs() { return msrs_; }
     VmxVm& vm() { return *vm_; }
     uint16_t index() const { return index_; }
     uint64_t exit_count(uint32_t reason) const { return reason < 64 ? exits_[reason] : 0; }
@@ -43,6 +45,7 @@ private:
     bool launched_ = false;
     Controls ctls_{};
     GuestRegs regs_{};
+    vmsr::VirtualMsrs msrs_{};
     uint64_t exits_[64] = {};
 };
 

@@ -69,6 +69,7 @@ bool Vcpu::load(const loader::BootState& st) {
     if (vmclear(vmcs_) != VmxResult::ok || vmptrld(vmcs_) != VmxResult::ok) return false;
     launched_ = false;
     regs_ = GuestRegs{};
+    vmsr::reset(msrs_, index_ == 0);
     regs_.rax = st.rax;
     regs_.rbx = st.rbx;
     regs_.rsi = st.rsi;

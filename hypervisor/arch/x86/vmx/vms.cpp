@@ -4,6 +4,7 @@
 #include "arch/x86/memory.hpp"
 #include "arch/x86/vmx/caps.hpp"
 #include "arch/x86/vmx/enable.hpp"
+#include "arch/x86/vmsr/msr_policy.hpp"
 #include "arch/x86/vmx/vcpu.hpp"
 #include "common/config.hpp"
 #include "common/log.hpp"
@@ -53,11 +54,12 @@ VmsStatus init_vms() {
         vm.id = c.id;
         vm.name = c.name;
         vm.is_service_vm = false;
-        // Every port and every MSR exits until a device or the MSR policy
-        // claims it (SDM Vol.3 25.6.4, 25.6.9).
+        // Every port exits (to the VM's device bus); MSRs exit unless the
+        // MSR policy passes them through (SDM Vol.3 25.6.4, 25.6.9).
         if (!vm.ept.init() || !all_ones_pages(1, vm.io_bitmap_a) || !all_ones_pages(1, vm.io_bitmap_b) ||
-            !all_ones_pages(1, vm.msr_bitmap))
+            !mem::alloc_frames(1, vm.msr_bitmap))
             return VmsStatus::no_memory;
+        vmsr::fill_bitmap(reinterpret_cast<uint8_t*>(vm.msr_bitmap));
         // Guest RAM [0, size) -> its host range, write-back; nothing else mapped.
         if (!vm.ept.map(c.mem_gpa, c.mem_hpa, c.mem_size, EptPerm::rwx, EptMemType::wb)) return VmsStatus::no_memory;
         uint16_t index = 0;
