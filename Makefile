@@ -11,14 +11,16 @@ BOARD ?= bochs-vmx-2
 SCENARIO ?= partitioned
 BUILD ?= build
 BOARD_XML ?= board/$(BOARD).xml
-SCENARIO_XML ?= config/scenarios/$(SCENARIO).xml
+# Shipped scenarios, then the test-only ones of the integration tests.
+SCENARIO_XML ?= $(firstword $(wildcard config/scenarios/$(SCENARIO).xml tests/integration/scenarios/$(SCENARIO).xml) \
+                  config/scenarios/$(SCENARIO).xml)
 BDIR := $(BUILD)/$(BOARD)/$(SCENARIO)
 ISO := $(BDIR)/bulkhead.iso
 EMU_FLAGS ?=
 # Boards the integration tests boot; each gets its own ISO.
 # <board>:<scenario> pairs the integration tests boot; each gets its own ISO.
 TEST_ISOS := bochs-vmx-4:partitioned bochs-vmx-2:partitioned qemu-tcg:partitioned \
-             bochs-vmx-4:hybrid-rt bochs-vmx-2:shared
+             bochs-vmx-4:hybrid-rt bochs-vmx-2:shared bochs-vmx-2:triple-fault
 # Every shipped board/scenario pair that makes sense; `make all-configs`
 # (part of `make test`) builds the hypervisor for each.
 ALL_CONFIGS := bochs-vmx-2:partitioned bochs-vmx-2:shared \

@@ -34,6 +34,15 @@ static void check(int ok, const char* what) {
     if (!ok) ++failures;
 }
 
+static int contains(const char* s, const char* w) {
+    for (; *s; ++s) {
+        int i = 0;
+        while (w[i] && s[i] == w[i]) ++i;
+        if (!w[i]) return 1;
+    }
+    return 0;
+}
+
 static int same(const char* a, const char* b, int n) {
     for (int i = 0; i < n; ++i) if (a[i] != b[i]) return 0;
     return 1;
@@ -87,6 +96,13 @@ void test_main(u32 magic, const struct mbi* mbi) {
         puts("test-kernel: cmdline ");
         puts((const char*)mbi->cmdline);
         puts("\n");
+    }
+
+    if ((mbi->flags & 4) && contains((const char*)mbi->cmdline, "triple-fault")) {
+        /* An empty IDT: INT3 -> #GP -> #DF -> shutdown (SDM Vol.3 6.15, #DF). */
+        puts("test-kernel: triple-faulting on purpose\n");
+        struct __attribute__((packed)) { u16 limit; u32 base; } none = {0, 0};
+        __asm__ volatile("lidt %0; int3" : : "m"(none));
     }
 
     u32 r[4];
