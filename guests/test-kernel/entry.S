@@ -22,16 +22,24 @@ _start:
  * 2-byte RDMSR/WRMSR that raised it (error code, then EIP, on the stack). */
     .globl gp_handler
 gp_handler:
+    pushl %eax
     incl gp_count
+    movl gp_skip, %eax          /* length of the faulting instruction */
+    addl %eax, 8(%esp)          /* EIP, above the saved EAX and the error code */
+    popl %eax
     addl $4, %esp               /* error code */
-    addl $2, (%esp)             /* skip 0F 32 / 0F 30 */
     iret
 
-    .section .bss
+    .section .data
     .balign 4
     .globl gp_count
 gp_count:
     .long 0
+    .globl gp_skip
+gp_skip:
+    .long 2
+
+    .section .bss
     .balign 16
     .skip 16384
 stack_top:

@@ -53,6 +53,7 @@ static inline void wrmsr_raw(u32 msr, u32 lo, u32 hi) {
     __asm__ volatile("wrmsr" : : "c"(msr), "a"(lo), "d"(hi) : "memory");
 }
 extern volatile u32 gp_count;
+extern volatile u32 gp_skip;
 extern void gp_handler(void);
 
 static inline int rdmsr_safe(u32 msr, u32* lo, u32* hi) {
@@ -128,6 +129,25 @@ void test_main(u32 magic, const struct mbi* mbi) {
     wrmsr_raw(0x277, 0x02020202u, 0);  /* type 2 is reserved: #GP, PAT unchanged */
     check(gp_count == gp_before + 1 && rdmsr_safe(0x277, &lo, &hi) && lo == 0x00070106u,
           "an invalid PAT raises #GP and changes nothing");
+
+    /* Control registers: the host owns CR0.NE and CR4.VMXE; the guest sees
+     * its own values through the read shadows. */
+    u32 cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~0x20u));   /* clear NE: exits */
+    u32 cr0_after;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0_after));
+    check(cr0_after == (cr0 & ~0x20u), "CR0.NE cleared reads back clear (read shadow)");
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    check(!(cr4 & (1u << 13)), "CR4.VMXE reads 0");
+    gp_skip = 3;  /* mov %eax, %cr4 is 0F 22 E0 */
+    const u32 gp0 = gp_count;
+    __asm__ volatile("mov %0, %%cr4" : : "a"(cr4 | (1u << 13)));
+    gp_skip = 2;
+    check(gp_count == gp0 + 1, "setting CR4.VMXE raises #GP");
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    check(!(cr4 & (1u << 13)), "CR4.VMXE still 0 after the #GP");
 
     /* An unclaimed port reads as all ones. */
     check(inb(0x2f0) == 0xff, "unclaimed port reads 0xff");

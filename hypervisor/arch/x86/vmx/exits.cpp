@@ -5,6 +5,7 @@
 
 #include "arch/x86/cpu.hpp"
 #include "arch/x86/tsc.hpp"
+#include "arch/x86/vmx/caps.hpp"
 #include "arch/x86/vmsr/msr_policy.hpp"
 #include "arch/x86/vmx/vcpu.hpp"
 #include "arch/x86/vmx/vmcs.hpp"
@@ -167,6 +168,70 @@ VcpuExit on_wrmsr(Vcpu& v) {
     return VcpuExit::resume;
 }
 
+// CR access (SDM Vol.3 Table 28-3). The host owns CR0.NE and CR4.VMXE (and
+// whatever else the fixed-bit MSRs force): a guest write that changes an
+// owned bit's shadow exits here. GPR numbers follow GuestRegs' layout.
+uint64_t gpr(Vcpu& v, unsigned n) {
+    if (n == 4) return vmread(f::GuestRsp{});
+    return reinterpret_cast<const uint64_t*>(&v.regs())[n];
+}
+
+constexpr uint64_t kCr0Pe = 1ull << 0, kCr0Ts = 1ull << 3, kCr0Nw = 1ull << 29, kCr0Cd = 1ull << 30,
+                   kCr0Pg = 1ull << 31, kCr4Vmxe = 1ull << 13, kEferLme = 1ull << 8, kEferLma = 1ull << 10;
+
+VcpuExit write_cr0(uint64_t value) {
+    // Architectural #GP cases of MOV to CR0 (SDM Vol.2 MOV CR, Vol.3 2.5).
+    if ((value >> 32) != 0 || ((value & kCr0Pg) != 0 && (value & kCr0Pe) == 0) ||
+        ((value & kCr0Nw) != 0 && (value & kCr0Cd) == 0)) {
+        inject_gp();
+        return VcpuExit::resume;
+    }
+    const uint64_t owned = vmread(f::Cr0Mask{});
+    const uint64_t old = vmread(f::GuestCr0{});
+    // Entering or leaving paging with EFER.LME set switches IA-32e mode,
+    // which the CPU would have done had the write not exited (SDM Vol.3 10.8.5).
+    uint64_t efer = vmread(f::GuestEfer{});
+    uint32_t entry = vmread(f::EntryControls{});
+    if ((efer & kEferLme) != 0 && ((old ^ value) & kCr0Pg) != 0) {
+        const bool on = (value & kCr0Pg) != 0;
+        efer = on ? (efer | kEferLma) : (efer & ~kEferLma);
+        entry = on ? (entry | (1u << 9)) : (entry & ~(1u << 9));
+        vmwrite(f::GuestEfer{}, efer);
+        vmwrite(f::EntryControls{}, entry);
+    }
+    vmwrite(f::Cr0ReadShadow{}, value);
+    vmwrite(f::GuestCr0{}, value | (owned & rdmsr(static_cast<uint32_t>(CapMsr::cr0_fixed0))));
+    skip_instruction();
+    return VcpuExit::resume;
+}
+
+VcpuExit on_cr_access(Vcpu& v) {
+    const uint64_t q = vmread(f::ExitQualification{});
+    const unsigned cr = q & 0xf;
+    const unsigned type = (q >> 4) & 3;
+    const unsigned reg = (q >> 8) & 0xf;
+    if (type == 0 && cr == 0) return write_cr0(gpr(v, reg));
+    if (type == 0 && cr == 4) {
+        const uint64_t value = gpr(v, reg);
+        // VMX is not offered to guests (CPUID.1:ECX[5] is hidden): #GP.
+        if ((value & kCr4Vmxe) != 0 || (value >> 32) != 0) {
+            inject_gp();
+            return VcpuExit::resume;
+        }
+        vmwrite(f::Cr4ReadShadow{}, value);
+        vmwrite(f::GuestCr4{}, value | vmread(f::Cr4Mask{}));
+        skip_instruction();
+        return VcpuExit::resume;
+    }
+    if (type == 2) return write_cr0(vmread(f::Cr0ReadShadow{}) & ~kCr0Ts);  // CLTS
+    if (type == 3) {  // LMSW: bits 3:0 of CR0, and it cannot clear PE
+        const uint64_t src = (q >> 16) & 0xf;
+        const uint64_t cur = vmread(f::Cr0ReadShadow{});
+        return write_cr0((cur & ~0xeull) | (src & 0xe) | ((cur | src) & kCr0Pe));
+    }
+    return stop_vm(v, "unexpected control-register access");
+}
+
 VcpuExit on_unhandled(Vcpu& v) { return stop_vm(v, "unhandled VM exit"); }
 
 struct Row {
@@ -188,7 +253,7 @@ constexpr Row kTable[] = {
     {ExitReason::invalid_guest_state, on_unhandled, "invalid guest state"},
     {ExitReason::ept_violation, on_unhandled, "EPT violation"},
     {ExitReason::ept_misconfig, on_unhandled, "EPT misconfiguration"},
-    {ExitReason::cr_access, on_unhandled, "CR access"},
+    {ExitReason::cr_access, on_cr_access, "CR access"},
     {ExitReason::xsetbv, on_unhandled, "XSETBV"},
 };
 
