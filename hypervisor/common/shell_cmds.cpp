@@ -11,6 +11,7 @@
 #include "hal/cpu.hpp"
 #include "hal/cpu_info.hpp"
 #include "hal/smp.hpp"
+#include "hal/virt.hpp"
 #include "lib/format.hpp"
 
 namespace bh::shell {
@@ -60,6 +61,30 @@ int cmd_vm_list(int, const char* const[], void*) {
     return 0;
 }
 
+int cmd_vcpu_list(int, const char* const[], void*) {
+    console::print("VM  Name              vCPU  pCPU  State\n");
+    hal::VcpuInfo v{};
+    for (uint32_t n = 0; hal::vcpu_info(n, v); ++n)
+        console::print("%-2u  %-16s  %-4u  %-4u  %s\n", v.vm_id, v.vm_name, v.index, v.pcpu, hal::to_string(v.state));
+    return 0;
+}
+
+// VM-exit counts per vCPU and basic exit reason (SDM Vol.3 Appendix C).
+int cmd_vmexit(int, const char* const[], void*) {
+    hal::VcpuInfo v{};
+    for (uint32_t n = 0; hal::vcpu_info(n, v); ++n) {
+        uint64_t total = 0;
+        for (uint32_t r = 0; r < 64; ++r) total += hal::vcpu_exit_count(n, r);
+        console::print("VM %s vCPU%u: %llu exits\n", v.vm_name, v.index, static_cast<unsigned long long>(total));
+        for (uint32_t r = 0; r < 64; ++r) {
+            const uint64_t c = hal::vcpu_exit_count(n, r);
+            if (c != 0)
+                console::print("  %2u %-22s %llu\n", r, hal::exit_reason_name(r), static_cast<unsigned long long>(c));
+        }
+    }
+    return 0;
+}
+
 int cmd_log_level(int argc, const char* const argv[], void*) {
     if (argc == 1) {
         console::print("log level: %s (%u)\n", to_string(log_level()), static_cast<unsigned>(log_level()));
@@ -101,11 +126,13 @@ constexpr Command kTable[] = {
     {"pcpu_list", "list the physical CPUs: APIC ID, state, TSC kHz", cmd_pcpu_list},
     {"log_level", "show or set the console log level", cmd_log_level},
     {"vm_list", "list the VMs of the scenario: id, name, type, pCPUs, memory", cmd_vm_list},
+    {"vcpu_list", "list the vCPUs: VM, vCPU, pCPU, state", cmd_vcpu_list},
+    {"vmexit", "VM-exit counts per vCPU and reason", cmd_vmexit},
     {"reboot", "reset the machine", cmd_reboot},
     {"fault", "(debug) raise #UD in the hypervisor on a pCPU", cmd_fault},
     {"panic", "(debug) stop all pCPUs with a panic", cmd_panic},
 };
-constexpr size_t kBase = 6;  // commands from this index on are debug-only
+constexpr size_t kBase = 8;  // commands from this index on are debug-only
 static_assert(kTable[kBase].fn == cmd_fault && kTable[kBase + 1].fn == cmd_panic);
 constexpr size_t kCount = config::kDebugCommands ? sizeof(kTable) / sizeof(kTable[0]) : kBase;
 

@@ -1,5 +1,6 @@
 // A VMX virtual CPU: its VMCS, saved registers and run loop.
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "arch/x86/vmx/caps.hpp"
@@ -7,6 +8,7 @@
 #include "arch/x86/loader/boot_state.hpp"
 #include "arch/x86/vmsr/msr_policy.hpp"
 #include "arch/x86/vmx/guest_state.hpp"
+#include "hal/virt.hpp"
 
 namespace bh::x86::vmx {
 
@@ -36,6 +38,9 @@ public:
     uint16_t index() const { return index_; }
     uint64_t exit_count(uint32_t reason) const { return reason < 64 ? exits_[reason] : 0; }
     void dump_state(const char* why);
+    void set_state(hal::VcpuState s) { state_.store(s, std::memory_order_relaxed); }
+    hal::VcpuState state() const { return state_.load(std::memory_order_relaxed); }
+    bool initialised() const { return vm_ != nullptr; }
 
 private:
     VmxVm* vm_ = nullptr;
@@ -47,6 +52,7 @@ private:
     GuestRegs regs_{};
     vmsr::VirtualMsrs msrs_{};
     uint64_t exits_[64] = {};
+    std::atomic<hal::VcpuState> state_{hal::VcpuState::not_started};
 };
 
 }  // namespace bh::x86::vmx

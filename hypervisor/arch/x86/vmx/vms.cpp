@@ -87,6 +87,8 @@ bool enable_this_cpu_logged(uint32_t pcpu) {
     return true;
 }
 
+Vcpu* vcpu_on(uint32_t pcpu) { return has_vcpu(pcpu) ? &g_vcpus[pcpu] : nullptr; }
+
 bool has_vcpu(uint32_t pcpu) { return pcpu < config::kMaxPcpu && g_vcpu_vm[pcpu] >= 0; }
 
 void run_vcpu(uint32_t pcpu, PrepareFn prepare, void (*between_runs)()) {
@@ -102,15 +104,20 @@ void run_vcpu(uint32_t pcpu, PrepareFn prepare, void (*between_runs)()) {
     }
     LOG_INFO("VM %s vCPU%u: starting on pCPU%u at RIP 0x%llx", v.vm().name, v.index(), pcpu,
              static_cast<unsigned long long>(st.rip));
+    v.set_state(hal::VcpuState::running);
     for (;;) {
         // The request pass of the interrupt core goes here, interrupts off.
         const VcpuExit e = v.run_once();
         hal::irq_enable();  // a host interrupt that caused the exit is taken now
         if (between_runs != nullptr) between_runs();
         if (e == VcpuExit::vm_stopped) break;
-        if (e == VcpuExit::halted) hal::wait_for_interrupt();  // until an event (none yet wakes it)
+        if (e == VcpuExit::halted) {
+            v.set_state(hal::VcpuState::halted);
+            hal::wait_for_interrupt();  // until an event (none yet wakes it)
+        }
         hal::irq_save();
     }
+    v.set_state(hal::VcpuState::stopped);
     vm_console_flush(v.vm().id);
     LOG_INFO("VM %s: stopped", v.vm().name);
 }

@@ -19,6 +19,8 @@ bool enable_this_cpu_logged(uint32_t pcpu);
 // its VM stops. `prepare` builds the entry state (the guest loader).
 using PrepareFn = bool (*)(uint16_t vm_id, uint16_t vcpu, loader::BootState& st);
 bool has_vcpu(uint32_t pcpu);
+class Vcpu;
+Vcpu* vcpu_on(uint32_t pcpu);
 void run_vcpu(uint32_t pcpu, PrepareFn prepare, void (*between_runs)());
 
 }  // namespace bh::x86::vmx
