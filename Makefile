@@ -20,7 +20,7 @@ EMU_FLAGS ?=
 # Boards the integration tests boot; each gets its own ISO.
 # <board>:<scenario> pairs the integration tests boot; each gets its own ISO.
 TEST_ISOS := bochs-vmx-4:partitioned bochs-vmx-2:partitioned qemu-tcg:partitioned \
-             bochs-vmx-4:hybrid-rt bochs-vmx-2:shared bochs-vmx-2:triple-fault
+             bochs-vmx-4:hybrid-rt bochs-vmx-2:shared bochs-vmx-2:triple-fault bochs-vmx-2:halt
 # Every shipped board/scenario pair that makes sense; `make all-configs`
 # (part of `make test`) builds the hypervisor for each.
 ALL_CONFIGS := bochs-vmx-2:partitioned bochs-vmx-2:shared \

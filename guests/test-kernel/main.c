@@ -106,6 +106,14 @@ void test_main(u32 magic, const struct mbi* mbi) {
         __asm__ volatile("lidt %0; int3" : : "m"(none));
     }
 
+    if ((mbi->flags & 4) && contains((const char*)mbi->cmdline, "halt-forever")) {
+        /* With no interrupt ever sent to it, HLT must not return. */
+        puts("test-kernel: halting with interrupts enabled\n");
+        __asm__ volatile("sti; hlt");
+        puts("test-kernel: resumed after HLT without an event\n");
+        outl(0xf4, 0x11);
+    }
+
     u32 r[4];
     cpuid(1, r);
     check((r[2] >> 31) & 1, "CPUID.1:ECX[31] hypervisor bit");

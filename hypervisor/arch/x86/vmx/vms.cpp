@@ -112,8 +112,16 @@ void run_vcpu(uint32_t pcpu, PrepareFn prepare, void (*between_runs)()) {
         if (between_runs != nullptr) between_runs();
         if (e == VcpuExit::vm_stopped) break;
         if (e == VcpuExit::halted) {
+            // HLT ends only with an event for this vCPU (an interrupt, NMI,
+            // INIT...). No virtual event source exists until the interrupt
+            // core lands, so the vCPU stays halted: this pCPU keeps serving
+            // host interrupts (and, on pCPU0, the shell) and never re-enters
+            // the guest. The interrupt core replaces this with its wake check.
             v.set_state(hal::VcpuState::halted);
-            hal::wait_for_interrupt();  // until an event (none yet wakes it)
+            for (;;) {
+                hal::wait_for_interrupt();
+                if (between_runs != nullptr) between_runs();
+            }
         }
         hal::irq_save();
     }
