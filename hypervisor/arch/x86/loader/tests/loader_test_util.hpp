@@ -1,6 +1,7 @@
 // Shared helpers of the loader tests: guest RAM with guard zones, little-endian
 // accessors, a page-table walker, and an image byte buffer builder.
 #pragma once
+#include "arch/x86/loader/boot_state.hpp"
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -130,6 +131,22 @@ inline std::vector<uint8_t> pattern(size_t n, uint8_t seed) {
     std::vector<uint8_t> b(n);
     for (size_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(seed + i * 7 + (i >> 8));
     return b;
+}
+
+// The flat 32-bit protected-mode entry state the Multiboot and raw loaders
+// must produce, written out from the specs (not from protected32_state()).
+inline BootState expected_flat32_state(uint32_t entry) {
+    BootState e{};
+    e.mode = CpuMode::protected32;
+    e.rip = entry;
+    e.rflags = 0x2;
+    e.cr0 = 0x31;
+    e.cs = Segment{0x10, 0, 0xffffffff, 0xc09b};
+    e.ds = e.es = e.ss = e.fs = e.gs = Segment{0x18, 0, 0xffffffff, 0xc093};
+    e.tr = Segment{0, 0, 0xffff, 0x8b};
+    e.ldtr = Segment{0, 0, 0, 0x10000};
+    e.gdtr = DescriptorTable{0x1000, 31};
+    return e;
 }
 
 }  // namespace bh::x86::loader::test

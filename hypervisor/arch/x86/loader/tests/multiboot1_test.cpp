@@ -27,18 +27,9 @@ constexpr uint8_t kFill = 0xee;  // RAM contents before loading: shows what the 
 constexpr uint64_t kMbi = 0x2000;
 
 BootState expected_state(uint32_t entry) {
-    BootState e{};
-    e.mode = CpuMode::protected32;
-    e.rip = entry;
-    e.rax = 0x2badb002;
+    BootState e = test::expected_flat32_state(entry);
+    e.rax = 0x2badb002;  // Multiboot 0.6.96 3.2
     e.rbx = kMbi;
-    e.rflags = 0x2;
-    e.cr0 = 0x31;
-    e.cs = Segment{0x10, 0, 0xffffffff, 0xc09b};
-    e.ds = e.es = e.ss = e.fs = e.gs = Segment{0x18, 0, 0xffffffff, 0xc093};
-    e.tr = Segment{0, 0, 0xffff, 0x8b};
-    e.ldtr = Segment{0, 0, 0, 0x10000};
-    e.gdtr = DescriptorTable{0x1000, 31};
     return e;
 }
 

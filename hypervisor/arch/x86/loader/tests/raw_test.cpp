@@ -16,19 +16,7 @@ using test::pattern;
 
 constexpr uint64_t kRam = 8 * kMiB;
 
-BootState expected_state(uint32_t entry) {
-    BootState e{};
-    e.mode = CpuMode::protected32;
-    e.rip = entry;
-    e.rflags = 0x2;
-    e.cr0 = 0x31;
-    e.cs = Segment{0x10, 0, 0xffffffff, 0xc09b};
-    e.ds = e.es = e.ss = e.fs = e.gs = Segment{0x18, 0, 0xffffffff, 0xc093};
-    e.tr = Segment{0, 0, 0xffff, 0x8b};
-    e.ldtr = Segment{0, 0, 0, 0x10000};
-    e.gdtr = DescriptorTable{0x1000, 31};
-    return e;
-}
+BootState expected_state(uint32_t entry) { return test::expected_flat32_state(entry); }
 
 TEST(Raw, ModeIsFlatProtected32) { EXPECT_EQ(kRawMode, CpuMode::protected32); }
 
